@@ -85,6 +85,7 @@ export const DIAGNOSTIC_CODES = {
   E0601: "changed without version bump",
   E0602: "unknown pinned version",
   E0603: "bad lock file",
+  E0604: "pinned version no longer computable",
   // warnings
   W0101: "unused",
 } as const;

@@ -188,6 +188,11 @@ export interface IrFeatureRef {
   view: string;
   version?: number;
   feature: string;
+  /**
+   * Where a pinned reference (`view@N.feature`) is written, set by the checker for the lock check,
+   * which decides whether version N exists and expands a pinned `view@N.*`.
+   */
+  loc?: Loc;
 }
 
 export interface IrService {
