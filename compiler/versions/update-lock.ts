@@ -1,4 +1,4 @@
-// Recording versions in features.lock.json (`featc lock`, `featc compile --update-lock`): the current
+// Recording versions in features.lock.json (`featc lock`, and `featc compile` unless --frozen-lock): the current
 // version of every view is added when it is not there yet; every version already there is kept as
 // it was first recorded (its definitions, fingerprints and metadata), including versions of views
 // that no longer exist. A locked version whose features changed is never overwritten: that is an
