@@ -13,7 +13,7 @@ const GUTTER = 5;
 
 function sourceLines(texts: Map<string, string>, file: string): string[] | undefined {
   const text = texts.get(file);
-  return text === undefined ? undefined : text.split(/\r?\n/);
+  return text === undefined ? undefined : text.split(/\r\n|\r|\n/);
 }
 
 /** The source line of `loc` with carets under the span (its first line, for a multi-line span). */
