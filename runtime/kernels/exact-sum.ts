@@ -34,8 +34,13 @@ export function addToExpansion(partials: number[], x: number): void {
     if (lo !== 0) partials[kept++] = lo;
     x = hi;
   }
-  partials.length = kept;
-  partials.push(x);
+  // Store x after the kept terms; shrinking (`length =`) is a slow call, needed only when two or
+  // more terms vanished.
+  if (kept === partials.length) partials.push(x);
+  else {
+    partials[kept] = x;
+    if (kept + 1 < partials.length) partials.length = kept + 1;
+  }
 }
 
 /** Adds every term of `from` into `into` (merging two exact sums). */
@@ -90,11 +95,15 @@ export function twoProduct(a: number, b: number): [number, number] {
   return [p, Number.isFinite(e) ? e : 0];
 }
 
-/** Adds x * x into the expansion exactly. */
+/** Adds x * x into the expansion exactly (twoProduct(x, x), without its array). */
 export function addSquareToExpansion(partials: number[], x: number): void {
-  const [p, e] = twoProduct(x, x);
+  const p = x * x;
+  const c = SPLITTER * x;
+  const xh = c - (c - x);
+  const xl = x - xh;
+  const e = xh * xh - p + xh * xl + xl * xh + xl * xl;
   addToExpansion(partials, p);
-  if (e !== 0) addToExpansion(partials, e);
+  if (e !== 0 && Number.isFinite(e)) addToExpansion(partials, e);
 }
 
 /**

@@ -6,6 +6,7 @@
 // stale data, it only skips repeated parsing. Least recently used states are evicted first.
 import type { EntityState } from "./backend.js";
 import { decodeState } from "./state-text.js";
+import { markReadOnly } from "./evaluate.js";
 
 interface Cached {
   latest: string;
@@ -43,6 +44,7 @@ export class DecodedStates {
       this.chars -= hit.latest.length + hit.extremes.length + hit.sums.length + hit.log.length;
     }
     const state = decodeState(l, x, s, g);
+    markReadOnly(state); // cached and handed out again, never changed: a fetched change decodes a new state
     this.entries.set(id, { latest: l, extremes: x, sums: s, log: g, state });
     this.chars += size;
     for (const [oldest, entry] of this.entries) {

@@ -3,6 +3,7 @@
 import type { OnlineBackend, Scalar, StateRef, StateUpdate } from "./backend.js";
 import type { CompiledProject, CompiledSource, CompiledView, EventValues, ScalarType } from "./compiled.js";
 import { openBackend } from "./backends.js";
+import { MemoryBackend } from "./memory-backend.js";
 import { evaluateView } from "./evaluate.js";
 import { resolveRequest, LookupError, type ResolvedFeature } from "./feature-refs.js";
 import { EventBatch, orderKeyFunction, viewUpdates } from "./ingest.js";
@@ -81,6 +82,12 @@ export class FeatureStore implements TypedFeatureStore<Record<string, EntityRow>
 
   /** Validates and applies events given as values in column order (materialize's path into push). */
   async applyValues(sourceName: string, events: readonly EventValues[]): Promise<number> {
+    if (this.backend instanceof MemoryBackend) {
+      // In process: events go straight into the states (the same states as merging their deltas).
+      const { source, views, orderKey } = this.sourceNamed(sourceName);
+      if (views.length === 0 || events.length === 0) return 0;
+      return this.backend.applyEvents(views, new EventBatch(events, source.timestamp, orderKey));
+    }
     const updates = this.updatesFor(sourceName, events);
     await this.backend.merge(updates);
     return updates.length;

@@ -33,11 +33,12 @@ export function entityIdFunction(keyColumns: readonly number[]): (values: EventV
 }
 
 /** Shared by every delta of a layout without slots of that kind: never written to (nothing is ever added). */
-const NO_ENTRIES: Entry[] = Object.freeze([]) as unknown as Entry[];
-const NO_SUMS: number[][] = Object.freeze([]) as unknown as number[][];
-const NO_EXTREMES: (Entry | null)[] = Object.freeze([]) as unknown as (Entry | null)[];
+export const NO_ENTRIES: Entry[] = Object.freeze([]) as unknown as Entry[];
+export const NO_SUMS: number[][] = Object.freeze([]) as unknown as number[][];
+export const NO_EXTREMES: (Entry | null)[] = Object.freeze([]) as unknown as (Entry | null)[];
 
-function applyRunning(view: CompiledView, delta: EntityState, contributions: Scalar[], key: string, ts: number): void {
+/** Adds one event's `over all` contributions into a state's (or a delta's) sums and extremes. */
+export function applyRunning(view: CompiledView, delta: EntityState, contributions: Scalar[], key: string, ts: number): void {
   const ops = view.runningOps;
   for (let c = 0; c < contributions.length; c++) {
     const value = contributions[c];

@@ -2,18 +2,24 @@
 // private store; `memory:NAME` a store shared by every opener in this process (tests of several
 // writers). Merges are synchronous, hence atomic.
 import type { BackendOptions, EntityState, OnlineBackend, StateRef, StateUpdate } from "./backend.js";
+import type { CompiledView } from "./compiled.js";
+import type { EventBatch } from "./ingest.js";
+import { applyEventsInPlace, MemoryState, ViewStates } from "./memory-apply.js";
 import { mergeEntityState, pruneLog, sortLog } from "./state.js";
 import { OnlineInputError } from "./errors.js";
 
 interface MemoryData {
-  states: Map<string, Map<string, EntityState>>;
+  /** view → entity → state. */
+  states: Map<string, ViewStates>;
+  /** Numbers the pushes applied in place, so each counts the states it touched once. */
+  stamp: number;
   watermarks: Map<string, number>;
 }
 
 const shared = new Map<string, MemoryData>();
 
 function dataFor(url: string, prefix: string): MemoryData {
-  const fresh = (): MemoryData => ({ states: new Map(), watermarks: new Map() });
+  const fresh = (): MemoryData => ({ states: new Map(), stamp: 0, watermarks: new Map() });
   const m = /^memory(?::(.*))?$/.exec(url);
   if (!m) throw new OnlineInputError(`not a memory store URL: ${url} (write \`memory\` or \`memory:NAME\`)`);
   if (m[1] === undefined || m[1] === "") return fresh();
@@ -35,14 +41,31 @@ export class MemoryBackend implements OnlineBackend {
     return this.data;
   }
 
+  private viewStates(data: MemoryData, view: string): ViewStates {
+    let byEntity = data.states.get(view);
+    if (!byEntity) data.states.set(view, (byEntity = new ViewStates()));
+    return byEntity;
+  }
+
+  /**
+   * Push's path into memory: applies a batch of validated events to every view's states in place
+   * (memory-apply.ts), with the same result as merging their deltas. Returns the states touched.
+   */
+  applyEvents(views: readonly CompiledView[], batch: EventBatch): number {
+    const data = this.open();
+    const stamp = ++data.stamp;
+    let touched = 0;
+    for (const view of views) touched += applyEventsInPlace(this.viewStates(data, view.id), view, batch, stamp);
+    return touched;
+  }
+
   mergeNow(updates: readonly StateUpdate[]): void {
-    const { states } = this.open();
-    let byEntity: Map<string, EntityState> | undefined;
+    const data = this.open();
+    let byEntity: ViewStates | undefined;
     let lastView = "";
     for (const update of updates) {
       if (update.view !== lastView || !byEntity) {
-        byEntity = states.get(update.view);
-        if (!byEntity) states.set(update.view, (byEntity = new Map()));
+        byEntity = this.viewStates(data, update.view);
         lastView = update.view;
       }
       const state = byEntity.get(update.entity);
@@ -53,7 +76,7 @@ export class MemoryBackend implements OnlineBackend {
         const delta = update.delta as EntityState;
         sortLog(delta.log);
         pruneLog(delta, update.layout);
-        byEntity.set(update.entity, delta);
+        byEntity.set(update.entity, new MemoryState(delta.latest, delta.extremes, delta.sums, delta.log));
       }
     }
   }
