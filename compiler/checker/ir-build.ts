@@ -15,6 +15,9 @@ function numericLiteralValue(e: IrExpr): number | undefined {
 
 function constant(value: Rational | number, type: IrType): IrExpr {
   const v = typeof value === "number" ? value : R.toNumber(value);
+  // A constant beyond the double range (`1e306 V` in mV) is an overflow, and every non-finite
+  // result is null (LANGUAGE.md); the IR never holds ±Infinity.
+  if (!Number.isFinite(v)) return { kind: "literal", type, value: null };
   return { kind: "literal", type, value: Object.is(v, -0) ? 0 : v };
 }
 
