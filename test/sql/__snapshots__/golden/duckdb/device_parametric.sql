@@ -1,0 +1,144 @@
+-- Point-in-time features of view `device_parametric` version 1 (duckdb).
+-- Input: entity_rows(__row BIGINT, device_id, __t BIGINT epoch ms): one output row per input row, ordered by __row.
+-- A feature is NULL when device_id has no event at or before __t, or the latest is older than __t - ttl.
+WITH
+  -- device_parametric: events of the wanted keys in source order, with their last-N and running aggregates
+  "device_parametric__events" AS (
+    SELECT
+      "ev"."device_id" AS "device_id",
+      "ev"."event_timestamp" AS "event_timestamp",
+      "ev"."fab" AS "fab",
+      "ev"."die_x" AS "die_x",
+      "ev"."die_y" AS "die_y",
+      "ev"."vdd" AS "vdd",
+      "ev"."idd" AS "idd",
+      "ev"."freq" AS "freq",
+      "ev"."temp" AS "temp",
+      "ev"."vth" AS "vth",
+      first_value("ev"."__a0" IGNORE NULLS) OVER (PARTITION BY "ev"."device_id" ORDER BY "ev"."event_timestamp", "ev"."created_timestamp" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__p0",
+      lead("ev"."event_timestamp") OVER (PARTITION BY "ev"."device_id" ORDER BY "ev"."event_timestamp", "ev"."created_timestamp") AS "__next_ts"
+    FROM (
+      SELECT
+        "s"."device_id" AS "device_id",
+        "s"."event_timestamp" AS "event_timestamp",
+        "s"."created_timestamp" AS "created_timestamp",
+        "s"."fab" AS "fab",
+        "s"."die_x" AS "die_x",
+        "s"."die_y" AS "die_y",
+        "s"."vdd" AS "vdd",
+        "s"."idd" AS "idd",
+        "s"."freq" AS "freq",
+        "s"."temp" AS "temp",
+        "s"."vth" AS "vth",
+        "s"."idd" AS "__a0"
+      FROM "parametric_tests" AS "s"
+      WHERE "s"."device_id" IN (SELECT "e"."device_id" FROM "entity_rows" AS "e")
+    ) AS "ev"
+  ),
+  -- device_parametric: the latest event of each entity row's key at or before T (ts, then order columns)
+  "device_parametric__latest" AS MATERIALIZED (
+    SELECT
+      "e"."__row" AS "__row",
+      "e"."__t" AS "__t",
+      "e"."device_id" AS "device_id",
+      "l"."event_timestamp" AS "event_timestamp",
+      "l"."fab" AS "fab",
+      "l"."die_x" AS "die_x",
+      "l"."die_y" AS "die_y",
+      "l"."vdd" AS "vdd",
+      "l"."idd" AS "idd",
+      "l"."freq" AS "freq",
+      "l"."temp" AS "temp",
+      "l"."vth" AS "vth",
+      "l"."__p0" AS "__p0"
+    FROM "entity_rows" AS "e"
+    ASOF LEFT JOIN (
+      SELECT
+        "ev"."device_id" AS "device_id",
+        "ev"."event_timestamp" AS "event_timestamp",
+        "ev"."fab" AS "fab",
+        "ev"."die_x" AS "die_x",
+        "ev"."die_y" AS "die_y",
+        "ev"."vdd" AS "vdd",
+        "ev"."idd" AS "idd",
+        "ev"."freq" AS "freq",
+        "ev"."temp" AS "temp",
+        "ev"."vth" AS "vth",
+        "ev"."__p0" AS "__p0"
+      FROM "device_parametric__events" AS "ev"
+      WHERE ("ev"."__next_ts" IS NULL) OR "ev"."__next_ts" > "ev"."event_timestamp"
+    ) AS "l" ON "l"."device_id" = "e"."device_id" AND "l"."event_timestamp" <= "e"."__t"
+  ),
+  -- device_parametric: time-window aggregates over (T - W, T] of each entity row
+  "device_parametric__time_windows" AS (
+    SELECT
+      "e"."__row" AS "__row",
+      count(*) AS "__p0"
+    FROM "device_parametric__latest" AS "e"
+    INNER JOIN (
+      SELECT
+        "s"."device_id" AS "device_id",
+        "s"."event_timestamp" AS "event_timestamp"
+      FROM "parametric_tests" AS "s"
+    ) AS "ev" ON "ev"."device_id" = "e"."device_id" AND "ev"."event_timestamp" > "e"."__t" - 604800000 AND "ev"."event_timestamp" <= "e"."__t" AND "e"."event_timestamp" >= "e"."__t" - 604800000 AND "e"."event_timestamp" > "e"."__t" - 604800000
+    GROUP BY "e"."__row"
+  ),
+  -- device_parametric: features as of T, NULL when the latest event is older than T - ttl (604800000 ms)
+  "device_parametric" AS (
+    SELECT
+      "lt"."__row" AS "__row",
+      -- power = vdd * idd
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN nullif(nullif("lt"."vdd" * "lt"."idd", 'inf'::DOUBLE), '-inf'::DOUBLE) * 0.001e0 END AS "power",
+      -- vdd_normalized = (vdd - 1.2 V) / 0.08 V
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN nullif(nullif(("lt"."vdd" - 1.2e0) / nullif(0.08e0, 0), 'inf'::DOUBLE), '-inf'::DOUBLE) END AS "vdd_normalized",
+      -- idd_normalized = (idd - 50 mA) / 8 mA
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN ("lt"."idd" - 50.0e0) / 8.0e0 END AS "idd_normalized",
+      -- freq_per_watt = freq / power
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN nullif(nullif("lt"."freq" / nullif(nullif(nullif("lt"."vdd" * "lt"."idd", 'inf'::DOUBLE), '-inf'::DOUBLE) * 0.001e0, 0), 'inf'::DOUBLE), '-inf'::DOUBLE) END AS "freq_per_watt",
+      -- distance_from_center = sqrt((die_x - 15)^2 + (die_y - 15)^2)
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN sqrt(CASE WHEN nullif(nullif(nullif(pow("lt"."die_x" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) + nullif(nullif(nullif(pow("lt"."die_y" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) >= 0 THEN nullif(nullif(nullif(pow("lt"."die_x" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) + nullif(nullif(nullif(pow("lt"."die_y" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) END) END AS "distance_from_center",
+      -- edge_die = distance_from_center > 12
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN sqrt(CASE WHEN nullif(nullif(nullif(pow("lt"."die_x" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) + nullif(nullif(nullif(pow("lt"."die_y" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) >= 0 THEN nullif(nullif(nullif(pow("lt"."die_x" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) + nullif(nullif(nullif(pow("lt"."die_y" - 15, 2), 'nan'::DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE) END) > 12.0e0 END AS "edge_die",
+      -- temp_c = temp
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN CASE "lt"."fab" WHEN 'AZ' THEN "lt"."temp" WHEN 'OR' THEN "lt"."temp" * 0.5555555555555556e0 - 17.77777777777778e0 WHEN 'KR' THEN "lt"."temp" - 273.55e0 ELSE NULL END END AS "temp_c",
+      -- temp_k = temp as K
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN CASE "lt"."fab" WHEN 'AZ' THEN "lt"."temp" WHEN 'OR' THEN "lt"."temp" * 0.5555555555555556e0 - 17.77777777777778e0 WHEN 'KR' THEN "lt"."temp" - 273.55e0 ELSE NULL END + 273.15e0 END AS "temp_k",
+      -- vth
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN "lt"."vth" END AS "vth",
+      -- vth_missing = vth is null
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN "lt"."vth" IS NULL END AS "vth_missing",
+      -- vth_filled = coalesce(vth, 0.4 V)
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN coalesce("lt"."vth", 0.4e0) END AS "vth_filled",
+      -- vdd_band = if vdd < 1.1 V then "low" else if vdd > 1.3 V then "high" else "nominal"
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN CASE WHEN "lt"."vdd" < 1.1e0 THEN 'low' ELSE CASE WHEN "lt"."vdd" > 1.3e0 THEN 'high' ELSE 'nominal' END END END AS "vdd_band",
+      -- test_hour = hour(event_timestamp)
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN ("lt"."event_timestamp" % 86400000 + 86400000) % 86400000 // 3600000 END AS "test_hour",
+      -- test_age = now - event_timestamp
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN CAST("lt"."__t" - "lt"."event_timestamp" AS DOUBLE) * 2.7777777777777776e-7 END AS "test_age",
+      -- tests_7d = count() over 7d
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN coalesce("tw"."__p0", 0) END AS "tests_7d",
+      -- idd_drift = idd - first(idd) over all
+      CASE WHEN "lt"."event_timestamp" >= "lt"."__t" - 604800000 THEN "lt"."idd" - "lt"."__p0" END AS "idd_drift"
+    FROM "device_parametric__latest" AS "lt"
+    LEFT JOIN "device_parametric__time_windows" AS "tw" ON "tw"."__row" = "lt"."__row"
+  )
+SELECT
+  "v1"."__row" AS "__row",
+  "v1"."power" AS "power",
+  "v1"."vdd_normalized" AS "vdd_normalized",
+  "v1"."idd_normalized" AS "idd_normalized",
+  "v1"."freq_per_watt" AS "freq_per_watt",
+  "v1"."distance_from_center" AS "distance_from_center",
+  "v1"."edge_die" AS "edge_die",
+  "v1"."temp_c" AS "temp_c",
+  "v1"."temp_k" AS "temp_k",
+  "v1"."vth" AS "vth",
+  "v1"."vth_missing" AS "vth_missing",
+  "v1"."vth_filled" AS "vth_filled",
+  "v1"."vdd_band" AS "vdd_band",
+  "v1"."test_hour" AS "test_hour",
+  "v1"."test_age" AS "test_age",
+  "v1"."tests_7d" AS "tests_7d",
+  "v1"."idd_drift" AS "idd_drift"
+FROM "device_parametric" AS "v1"
+ORDER BY "v1"."__row";

@@ -1,0 +1,69 @@
+-- Point-in-time features of view `device_bins` version 1 (sqlite).
+-- Input: entity_rows(__row BIGINT, device_id, __t BIGINT epoch ms): one output row per input row, ordered by __row.
+-- A feature is NULL when device_id has no event at or before __t, or the latest is older than __t - ttl.
+WITH
+  -- device_bins: events of the wanted keys in source order, with their last-N and running aggregates
+  "device_bins__events" AS (
+    SELECT
+      "ev"."__rid" AS "__rid",
+      count(*) OVER (PARTITION BY "ev"."device_id" ORDER BY "ev"."event_timestamp", "ev"."insertion" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__p0",
+      count(*) FILTER (WHERE "ev"."__f0") OVER (PARTITION BY "ev"."device_id" ORDER BY "ev"."event_timestamp", "ev"."insertion" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__p1"
+    FROM (
+      SELECT
+        "s"."rowid" AS "__rid",
+        "s"."device_id" AS "device_id",
+        "s"."event_timestamp" AS "event_timestamp",
+        "s"."insertion" AS "insertion",
+        "s"."hard_bin" <> 1 AS "__f0"
+      FROM "bin_results" AS "s"
+      WHERE "s"."device_id" IN (SELECT "e"."device_id" FROM "entity_rows" AS "e")
+    ) AS "ev"
+  ),
+  -- device_bins: the latest event of each entity row's key at or before T (ts, then order columns)
+  "device_bins__latest" AS MATERIALIZED (
+    SELECT
+      "e"."__row" AS "__row",
+      "e"."__t" AS "__t",
+      "e"."device_id" AS "device_id",
+      (SELECT "s"."rowid" FROM "bin_results" AS "s" WHERE "s"."device_id" = "e"."device_id" AND "s"."event_timestamp" <= "e"."__t" ORDER BY "s"."event_timestamp" DESC, "s"."insertion" DESC LIMIT 1) AS "__rid"
+    FROM "entity_rows" AS "e"
+  ),
+  -- device_bins: last-N and running aggregates at each entity row's latest event
+  "device_bins__windows" AS (
+    SELECT
+      "lt"."__row" AS "__row",
+      "ev"."__p0" AS "__p0",
+      "ev"."__p1" AS "__p1"
+    FROM "device_bins__events" AS "ev"
+    INNER JOIN "device_bins__latest" AS "lt" ON "lt"."__rid" = "ev"."__rid"
+  ),
+  -- device_bins: features as of T, NULL when the latest event is older than T - ttl (2592000000 ms)
+  "device_bins" AS (
+    SELECT
+      "lt"."__row" AS "__row",
+      -- hard_bin
+      CASE WHEN "l"."event_timestamp" >= "lt"."__t" - 2592000000 THEN "l"."hard_bin" END AS "hard_bin",
+      -- soft_bin
+      CASE WHEN "l"."event_timestamp" >= "lt"."__t" - 2592000000 THEN "l"."soft_bin" END AS "soft_bin",
+      -- passed = hard_bin == 1
+      CASE WHEN "l"."event_timestamp" >= "lt"."__t" - 2592000000 THEN "l"."hard_bin" = 1 END AS "passed",
+      -- insertions = count() over all
+      CASE WHEN "l"."event_timestamp" >= "lt"."__t" - 2592000000 THEN "w"."__p0" END AS "insertions",
+      -- failed_before = (count() where hard_bin != 1 over all) > 0
+      CASE WHEN "l"."event_timestamp" >= "lt"."__t" - 2592000000 THEN "w"."__p1" > 0 END AS "failed_before",
+      -- retest_rescued = passed and failed_before
+      CASE WHEN "l"."event_timestamp" >= "lt"."__t" - 2592000000 THEN "l"."hard_bin" = 1 AND "w"."__p1" > 0 END AS "retest_rescued"
+    FROM "device_bins__latest" AS "lt"
+    LEFT JOIN "bin_results" AS "l" ON "l"."rowid" = "lt"."__rid"
+    LEFT JOIN "device_bins__windows" AS "w" ON "w"."__row" = "lt"."__row"
+  )
+SELECT
+  "v1"."__row" AS "__row",
+  "v1"."hard_bin" AS "hard_bin",
+  "v1"."soft_bin" AS "soft_bin",
+  "v1"."passed" AS "passed",
+  "v1"."insertions" AS "insertions",
+  "v1"."failed_before" AS "failed_before",
+  "v1"."retest_rescued" AS "retest_rescued"
+FROM "device_bins" AS "v1"
+ORDER BY "v1"."__row";
