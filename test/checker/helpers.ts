@@ -1,23 +1,10 @@
 // Shared by the checker tests: compiling snippets inside a standard project, and printing IR
 // expressions compactly so snapshots stay readable.
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { compileSources, type CompileResult } from "../../compiler/frontend.js";
 import type { IrAggregate, IrExpr, IrFeature, IrProject, IrType, IrView } from "../../compiler/ir.js";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
 import { renderDiagnostic } from "../../compiler/render-diagnostics.js";
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-
-/** The ```feat example of LANGUAGE.md, verbatim. */
-export function languageExample(): string {
-  const md = readFileSync(resolve(repoRoot, "../shared/LANGUAGE.md"), "utf8");
-  const m = /```feat\n([\s\S]*?)```/.exec(md);
-  if (!m) throw new Error("LANGUAGE.md has no ```feat example");
-  return m[1];
-}
 
 /** A source with one column of each kind the snippets need. */
 export const PRELUDE = `entity device {
@@ -161,3 +148,5 @@ export function render(result: CompileResult): string {
 export function brief(d: Diagnostic): { code: string; line: number; column: number } {
   return { code: d.code, line: d.loc.line, column: d.loc.column };
 }
+
+export { languageExample } from "../helpers/language-example.js";

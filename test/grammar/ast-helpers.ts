@@ -1,5 +1,4 @@
 // Test helpers for grammar tests: readable AST snapshots and a consistency check of every span.
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
@@ -8,13 +7,6 @@ import { parseFeat } from "../../grammar/index.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** The ```feat example of LANGUAGE.md, verbatim. */
-export function languageExample(): string {
-  const md = readFileSync(resolve(repoRoot, "../shared/LANGUAGE.md"), "utf8");
-  const m = /```feat\n([\s\S]*?)```/.exec(md);
-  if (!m) throw new Error("LANGUAGE.md has no ```feat example");
-  return m[1];
-}
 
 function isLoc(v: unknown): v is Loc {
   return typeof v === "object" && v !== null && "endOffset" in v && "line" in v && "file" in v;
@@ -71,3 +63,5 @@ export function parseClean(text: string, file = "test.feat") {
 export function inView(lines: string): string {
   return `features v for e from s {\n  ttl 1d\n${lines}\n}\n`;
 }
+
+export { languageExample } from "../helpers/language-example.js";

@@ -15,7 +15,7 @@ afterAll(() => rmSync(mod.dir, { recursive: true, force: true }));
 
 interface Reading { ts: Date | string | number; seq: number; machine_id: string; value?: number | null; label?: string | null; ok: boolean }
 
-const reading = (ts: number, seq: number, value: number | null, extra: Partial<Reading> = {}): Reading =>
+const reading = (ts: Reading["ts"], seq: number, value: number | null, extra: Partial<Reading> = {}): Reading =>
   ({ ts, seq, machine_id: "M1", value, label: null, ok: true, ...extra });
 
 async function storeWith(events: Reading[]) {
@@ -45,7 +45,7 @@ describe("memory store: push and read", () => {
 
   it("accepts timestamps as Date, ISO-8601 (no offset means UTC) and epoch ms", async () => {
     const store = await storeWith([
-      reading(new Date(T0) as unknown as number, 1, 1),
+      reading(new Date(T0), 1, 1),
       reading("2025-11-01T00:00:01", 2, 2),
       reading("2025-11-01T01:00:02+01:00", 3, 3),
     ]);

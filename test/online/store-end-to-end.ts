@@ -15,7 +15,7 @@ import { compileFeat, DAY, HOUR, loadModule, T0, type LoadedModule } from "./hel
 
 const text = readFileSync(new URL("./fixtures/readings.feat", import.meta.url), "utf8");
 
-interface Reading { ts: number; seq: number; machine_id: string; value: number | null; label: string | null; ok: boolean }
+type Reading = { ts: number; seq: number; machine_id: string; value: number | null; label: string | null; ok: boolean };
 
 const reading = (ts: number, seq: number, value: number | null, extra: Partial<Reading> = {}): Reading =>
   ({ ts, seq, machine_id: "M1", value, label: null, ok: true, ...extra });
