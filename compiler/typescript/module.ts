@@ -252,6 +252,7 @@ export function printOnlineModule(project: IrProject, options: ModuleOptions = {
   for (const s of project.sources) {
     const reads = s.columns.map((c) => `e.${c.name}`).join(", ");
     sections.push(`function ${s.name}_columns(e: Record<string, unknown>): unknown[] {\n  return [${reads}];\n}`);
+    sections.push(printValuesOf(s));
   }
   const compiledSources = project.sources.map((s) => ({
     name: s.name,
@@ -265,7 +266,7 @@ export function printOnlineModule(project: IrProject, options: ModuleOptions = {
     [
       "/** The compiled project, as the runtime reads it. */",
       "export const project: CompiledProject = {",
-      `  sources: [${compiledSources.map((s) => `{ ...${JSON.stringify(s)}, columnsOf: ${s.name}_columns }`).join(", ")}],`,
+      `  sources: [${compiledSources.map((s) => `{ ...${JSON.stringify(s)}, columnsOf: ${s.name}_columns, valuesOf: ${s.name}_values }`).join(", ")}],`,
       `  views: [${viewConsts.join(", ")}],`,
       `  currentVersions: ${JSON.stringify(currentVersions)},`,
       `  services: ${JSON.stringify(compiledServices)},`,
@@ -290,6 +291,38 @@ export function printOnlineModule(project: IrProject, options: ModuleOptions = {
     `import { ${valueImports.join(", ")}, ${typeImports.map((t) => `type ${t}`).join(", ")} } from ${JSON.stringify(options.runtimeImport ?? "featc/runtime")};`,
   ].join("\n");
   return `${header}\n\n${sections.join("\n\n")}\n`;
+}
+
+/** The test an event's value `c` passes as given (no conversion) for a column of this type. */
+function fitsAsGiven(c: string, base: ScalarType): string {
+  switch (base) {
+    case "string": return `typeof ${c} === "string"`;
+    case "float": return `typeof ${c} === "number" && ${c} - ${c} === 0`;
+    case "int": return `typeof ${c} === "number" && Number.isSafeInteger(${c})`;
+    case "bool": return `typeof ${c} === "boolean"`;
+    case "timestamp": return `typeof ${c} === "number" && Number.isInteger(${c})`; // epoch ms; a Date or text takes the checked path
+  }
+}
+
+/**
+ * A source's straight-line validator for push: the event's values in column order when every value
+ * is already of its column's type (epoch ms for timestamps), else null, and validateEvents checks the
+ * event column by column (converting, or naming what is wrong). Same values as that path.
+ */
+function printValuesOf(s: IrSource): string {
+  const reads = s.columns.map((c, i) => `  const c${i} = e.${c.name};`);
+  const tests = s.columns.map((c, i) => {
+    const test = fitsAsGiven(`c${i}`, c.storedType.base);
+    return c.storedType.nullable ? `(c${i} === undefined || c${i} === null || (${test}))` : test;
+  });
+  const values = s.columns.map((c, i) => (c.storedType.nullable ? `(c${i} ?? null) as Scalar` : `c${i}`));
+  return [
+    `function ${s.name}_values(e: Record<string, unknown>): Scalar[] | null {`,
+    ...reads,
+    `  if (\n    ${tests.join(" &&\n    ")}\n  ) return [${values.join(", ")}];`,
+    "  return null;",
+    "}",
+  ].join("\n");
 }
 
 function serviceDescription(service: IrService): string {

@@ -23,6 +23,12 @@ export interface CompiledSource {
   readonly order: readonly number[];
   /** An event's values in column order, as given (a compiled reader: faster than a loop over names). */
   readonly columnsOf?: (event: Record<string, unknown>) => unknown[];
+  /**
+   * The event's values in column order when each is already of its column's type (timestamps as
+   * integer epoch ms), else null: a compiled validator for the common case, whose values are the
+   * ones the column-by-column check gives.
+   */
+  readonly valuesOf?: (event: Record<string, unknown>) => Scalar[] | null;
 }
 
 /**

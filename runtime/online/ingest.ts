@@ -71,7 +71,7 @@ export function applyRunning(view: CompiledView, delta: EntityState, contributio
 export class EventBatch {
   private readonly keys: (string | undefined)[];
 
-  constructor(readonly events: readonly EventValues[], readonly tsIndex: number, private readonly orderKey: (v: EventValues) => string) {
+  constructor(readonly events: readonly EventValues[], readonly tsIndex: number, readonly orderKey: (v: EventValues) => string) {
     this.keys = new Array(events.length);
   }
 

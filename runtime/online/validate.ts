@@ -75,6 +75,7 @@ export function validateEvents(source: CompiledSource, events: readonly unknown[
   const columns = source.columns;
   const out: EventValues[] = new Array(events.length);
   const problems: BadEvent[] = [];
+  const valuesOf = source.valuesOf;
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
     if (typeof event !== "object" || event === null || Array.isArray(event)) {
@@ -82,6 +83,13 @@ export function validateEvents(source: CompiledSource, events: readonly unknown[
       continue;
     }
     const record = event as Record<string, unknown>;
+    if (valuesOf !== undefined) {
+      const fast = valuesOf(record);
+      if (fast !== null) {
+        out[i] = fast;
+        continue;
+      }
+    }
     // Converted in place: the array the compiled reader returns is fresh and becomes the values.
     const values = (source.columnsOf ? source.columnsOf(record) : columns.map((c) => record[c.name])) as Scalar[];
     for (let c = 0; c < columns.length; c++) {

@@ -161,3 +161,90 @@ describe("memory push in place", () => {
     expect(states[2]!.sums.map((s) => s.reduce((x, y) => x + y, 0))[0]).toBe(5); // counted once each
   });
 });
+
+// Encoding is deferred (memory-apply.ts): states keep the latest event and the events appended to
+// their log as values until a read or merge settles them, and pruning runs on pending events by time.
+// Reads between pushes settle some states mid-way; `last N` alone prunes by count only.
+const deferredText = `
+entity machine {
+  key machine_id: string
+}
+source readings {
+  timestamp ts
+  order seq
+  machine_id: string
+  seq: int?
+  value: float?
+  label: string?
+}
+features latest for machine from readings {
+  ttl 1d
+  last_value = value
+  last_label = label
+}
+features last_only for machine from readings {
+  ttl 7d
+  n_last2: int = count() over last 2
+  mean_last3 = mean(value) over last 3
+  first_label_3 = first(label) over last 3
+}
+features timed for machine from readings {
+  ttl 7d
+  n_1h: int = count() over 1h
+  max_1h = max(value) over 1h
+  label_last4 = last(label) over last 4
+}
+`;
+
+describe("memory push with deferred encoding", () => {
+  let deferred: LoadedModule;
+  beforeAll(async () => {
+    deferred = await loadModule(compileFeat(deferredText, "memory-deferred.feat"));
+  });
+  afterAll(() => rmSync(deferred.dir, { recursive: true, force: true }));
+
+  const event = fc.record({
+    ts: fc.integer({ min: 0, max: 8 }).map((k) => T0 + k * 20 * 60_000), // ties, out of order, beyond the 1h window
+    seq: fc.option(fc.integer({ min: 0, max: 2 })),
+    machine_id: fc.constantFrom("M1", "M2"),
+    value: fc.option(fc.constantFrom(...VALUES)),
+    label: fc.option(fc.constantFrom(...LABELS)),
+  });
+  const refs = ["latest@1", "last_only@1", "timed@1"].flatMap((view) => ["M1", "M2"].map((m) => ({ view, entity: JSON.stringify([m]) })));
+
+  it("gives the delta path's states and features when read, merged or pushed to at any point", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ events: fc.array(event, { minLength: 1, maxLength: 12 }), then: fc.constantFrom("push", "read", "merge") }), { minLength: 1, maxLength: 6 }),
+        async (steps) => {
+          const memory = new MemoryBackend("memory", { prefix: "deferred" });
+          const inPlace = new FeatureStore(deferred.project, memory);
+          const general = new FeatureStore(deferred.project, deltaPath(new MemoryBackend("memory", { prefix: "deferred-deltas" })));
+          const source = deferred.project.sources[0];
+          const features = ["latest.*", "last_only.*", "timed.*"];
+          const rows = [{ machine_id: "M1" }, { machine_id: "M2" }];
+          for (const step of steps) {
+            if (step.then === "merge") {
+              // merge() into states that may hold pending events (it settles them first).
+              await memory.merge(inPlace.updatesFor("readings", validateEvents(source, step.events)));
+              await general.push("readings", step.events);
+            } else {
+              expect((await inPlace.push("readings", step.events)).states).toBe((await general.push("readings", step.events)).states);
+            }
+            if (step.then !== "push") {
+              const [fast, reference] = [await memory.read(refs), await general.backend.read(refs)];
+              expect(fast.map(comparable)).toEqual(reference.map(comparable));
+            }
+          }
+          const [fast, reference] = [await memory.read(refs), await general.backend.read(refs)];
+          expect(fast.map(comparable)).toEqual(reference.map(comparable));
+          for (const state of fast) if (state) expect(Object.keys(state).sort()).toEqual(["extremes", "latest", "log", "sums"]);
+          for (const at of [T0 + HOUR, T0 + 3 * HOUR]) {
+            expect(await inPlace.getOnlineFeatures(features, rows, { at })).toEqual(await general.getOnlineFeatures(features, rows, { at }));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

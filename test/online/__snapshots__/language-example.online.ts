@@ -222,9 +222,41 @@ function parametric_columns(e: Record<string, unknown>): unknown[] {
   return [e.event_timestamp, e.device_id, e.wafer_id, e.fab, e.die_x, e.die_y, e.vdd, e.idd, e.freq, e.vth, e.test_time, e.created_timestamp, e.temp];
 }
 
+function parametric_values(e: Record<string, unknown>): Scalar[] | null {
+  const c0 = e.event_timestamp;
+  const c1 = e.device_id;
+  const c2 = e.wafer_id;
+  const c3 = e.fab;
+  const c4 = e.die_x;
+  const c5 = e.die_y;
+  const c6 = e.vdd;
+  const c7 = e.idd;
+  const c8 = e.freq;
+  const c9 = e.vth;
+  const c10 = e.test_time;
+  const c11 = e.created_timestamp;
+  const c12 = e.temp;
+  if (
+    typeof c0 === "number" && Number.isInteger(c0) &&
+    typeof c1 === "string" &&
+    typeof c2 === "string" &&
+    typeof c3 === "string" &&
+    typeof c4 === "number" && Number.isSafeInteger(c4) &&
+    typeof c5 === "number" && Number.isSafeInteger(c5) &&
+    typeof c6 === "number" && c6 - c6 === 0 &&
+    typeof c7 === "number" && c7 - c7 === 0 &&
+    typeof c8 === "number" && c8 - c8 === 0 &&
+    (c9 === undefined || c9 === null || (typeof c9 === "number" && c9 - c9 === 0)) &&
+    typeof c10 === "number" && c10 - c10 === 0 &&
+    typeof c11 === "number" && Number.isInteger(c11) &&
+    typeof c12 === "number" && c12 - c12 === 0
+  ) return [c0, c1, c2, c3, c4, c5, c6, c7, c8, (c9 ?? null) as Scalar, c10, c11, c12];
+  return null;
+}
+
 /** The compiled project, as the runtime reads it. */
 export const project: CompiledProject = {
-  sources: [{ ...{"name":"parametric","table":"parametric_tests","columns":[{"name":"event_timestamp","type":"timestamp","nullable":false},{"name":"device_id","type":"string","nullable":false},{"name":"wafer_id","type":"string","nullable":false},{"name":"fab","type":"string","nullable":false},{"name":"die_x","type":"int","nullable":false},{"name":"die_y","type":"int","nullable":false},{"name":"vdd","type":"float","nullable":false},{"name":"idd","type":"float","nullable":false},{"name":"freq","type":"float","nullable":false},{"name":"vth","type":"float","nullable":true},{"name":"test_time","type":"float","nullable":false},{"name":"created_timestamp","type":"timestamp","nullable":false},{"name":"temp","type":"float","nullable":false}],"timestamp":0,"order":[11,1]}, columnsOf: parametric_columns }],
+  sources: [{ ...{"name":"parametric","table":"parametric_tests","columns":[{"name":"event_timestamp","type":"timestamp","nullable":false},{"name":"device_id","type":"string","nullable":false},{"name":"wafer_id","type":"string","nullable":false},{"name":"fab","type":"string","nullable":false},{"name":"die_x","type":"int","nullable":false},{"name":"die_y","type":"int","nullable":false},{"name":"vdd","type":"float","nullable":false},{"name":"idd","type":"float","nullable":false},{"name":"freq","type":"float","nullable":false},{"name":"vth","type":"float","nullable":true},{"name":"test_time","type":"float","nullable":false},{"name":"created_timestamp","type":"timestamp","nullable":false},{"name":"temp","type":"float","nullable":false}],"timestamp":0,"order":[11,1]}, columnsOf: parametric_columns, valuesOf: parametric_values }],
   views: [device_parametric_v1_view, wafer_rolling_v1_view],
   currentVersions: {"device_parametric":1,"wafer_rolling":1},
   services: [{"name":"yield_model","features":[{"view":"device_parametric","feature":"power"},{"view":"device_parametric","feature":"temp_c"},{"view":"wafer_rolling","feature":"vdd_mean_50"},{"view":"wafer_rolling","feature":"vdd_std_50"},{"view":"wafer_rolling","feature":"power_mean_50"},{"view":"wafer_rolling","feature":"test_time_p95_7d"},{"view":"wafer_rolling","feature":"tests_24h"},{"view":"wafer_rolling","feature":"hot_share_24h"}]}],
