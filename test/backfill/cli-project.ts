@@ -1,7 +1,5 @@
 // A small project, its events and entity rows, with every expected feature value worked out by
 // hand from LANGUAGE.md's point-in-time rules (see the comments), for the CLI end-to-end tests.
-import { vi } from "vitest";
-import { main } from "../../compiler/cli/main.js";
 
 export const PROJECT_FEAT = `
 entity machine {
@@ -85,19 +83,4 @@ export const EXPECTED = [
 
 export const COLUMNS = ["label", "machine_id", "event_timestamp", "weight", ...FEATURES];
 
-/** Runs `featc ARGS` in process; returns the exit code and what it printed. */
-export async function featc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  process.exitCode = undefined;
-  try {
-    const code = await main(["node", "featc", ...args]);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    process.exitCode = undefined;
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+export { featc } from "../helpers/run-featc.js";

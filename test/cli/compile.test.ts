@@ -3,26 +3,10 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { main } from "../../compiler/cli/main.js";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { featc } from "../helpers/run-featc.js";
 
 const EXAMPLE = resolve(__dirname, "../../features");
-
-async function featc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  process.exitCode = undefined;
-  try {
-    const code = await main(["node", "featc", ...args]);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 describe("featc compile", () => {
   let dir: string;

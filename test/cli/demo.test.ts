@@ -3,39 +3,17 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { asyncBufferFromFile, parquetMetadataAsync } from "hyparquet";
 import Database from "better-sqlite3";
-import { main } from "../../compiler/cli/main.js";
+import { featc } from "../helpers/run-featc.js";
 import { compileProject } from "../../compiler/frontend.js";
 import { resolveService } from "../../compiler/ir-lookup.js";
 import { DEMO_DEFAULTS, DemoStepError, exampleProjectDir, runDemo } from "../../runtime/demo/run-demo.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "featc-demo-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function featc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  // commander writes usage errors to process.stderr directly
-  const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk).replace(/\n$/, ""));
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(["node", "featc", ...args]);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    process.exitCode = undefined;
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
 
 const csv = (path: string): Record<string, string>[] => parse(readFileSync(path, "utf8"), { columns: true });
 const csvHeader = (path: string): string[] => readFileSync(path, "utf8").split("\n")[0].split(",");

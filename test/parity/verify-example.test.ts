@@ -7,29 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { main } from "../../compiler/cli/main.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { featc } from "../helpers/run-featc.js";
 import { writeFabData, type FabDataFiles } from "../../runtime/demo/fab-data.js";
 import { DATABASE_URL, postgresAvailable, uniqueName } from "../helpers/services.js";
 
 const PROJECT = fileURLToPath(new URL("../../features/", import.meta.url));
-
-/** Runs `featc ARGS` in this process; returns its exit code and what it printed. */
-async function featc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  process.exitCode = undefined;
-  try {
-    const code = await main(["node", "featc", ...args]);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    process.exitCode = undefined;
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 const hasPostgres = await postgresAvailable();
 
