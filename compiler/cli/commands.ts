@@ -10,6 +10,7 @@ import { registerMaterializeCommand } from "./materialize.js";
 import { registerPushCommand } from "./push.js";
 import { registerGetCommand } from "./get.js";
 import { registerVerifyCommand } from "./verify.js";
+import { registerStatsCommand } from "./stats.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerLockCommand } from "./lock.js";
 import { registerLineageCommand } from "./lineage.js";
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerPushCommand(program);
   registerGetCommand(program);
   registerVerifyCommand(program);
+  registerStatsCommand(program);
   registerPlanCommand(program);
   registerLockCommand(program);
   registerLineageCommand(program);
