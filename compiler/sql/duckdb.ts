@@ -15,7 +15,7 @@ import {
   type Dialect,
 } from "./dialect.js";
 import { and, bin, caseWhen, cast, fn, float, int, isNull, NULL, or, str, type SqlExpr } from "./sql-ast.js";
-import { checkIdentifier, checkText, floatText } from "./literals.js";
+import { floatText, intText, quoteIdentifier, quoteString } from "./literals.js";
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -28,14 +28,13 @@ class DuckdbDialect implements Dialect {
   readonly bindOperands = "repeat" as const;
 
   quoteIdentifier(name: string): string {
-    return `"${checkIdentifier(name).replace(/"/g, '""')}"`;
+    return quoteIdentifier(name);
   }
   stringLiteral(value: string): string {
-    return `'${checkText(value).replace(/'/g, "''")}'`;
+    return quoteString(value);
   }
   intLiteral(value: number): string {
-    if (!Number.isSafeInteger(value)) throw new Error(`integer literal ${value} is not exact`);
-    return String(value);
+    return intText(value);
   }
   floatLiteral(value: number): string {
     if (value === Infinity) return "'inf'::DOUBLE";

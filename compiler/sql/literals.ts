@@ -16,6 +16,22 @@ export function checkText(value: string): string {
   return value;
 }
 
+/** A double-quoted identifier, quotes doubled: the same in SQLite, PostgreSQL and DuckDB. */
+export function quoteIdentifier(name: string): string {
+  return `"${checkIdentifier(name).replace(/"/g, '""')}"`;
+}
+
+/** A standard single-quoted string constant, quotes doubled (backslashes are plain characters). */
+export function quoteString(value: string): string {
+  return `'${checkText(value).replace(/'/g, "''")}'`;
+}
+
+/** An integer constant; refuses one that a double (and so the IR) cannot hold exactly. */
+export function intText(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new SqlTextError(`integer literal ${value} is not exact`);
+  return String(value);
+}
+
 /**
  * The shortest decimal text that reads back as exactly `value` (JavaScript's own), always with a
  * `.` or an exponent so that no engine takes it for an integer.

@@ -18,7 +18,7 @@ import {
   type Dialect,
 } from "./dialect.js";
 import { and, bin, caseWhen, cast, fn, float, int, isNull, NULL, or, str, type SqlExpr, type SqlOrderItem } from "./sql-ast.js";
-import { checkIdentifier, checkText, floatText } from "./literals.js";
+import { floatText, intText, quoteIdentifier, quoteString } from "./literals.js";
 
 const DOUBLE = "DOUBLE PRECISION";
 /** exp(x) overflows above ln(MAX_VALUE) and rounds to 0 below ln(MIN_VALUE / 2). */
@@ -35,16 +35,14 @@ class PostgresDialect implements Dialect {
   readonly bindOperands = "subquery" as const;
 
   quoteIdentifier(name: string): string {
-    return `"${checkIdentifier(name).replace(/"/g, '""')}"`;
+    return quoteIdentifier(name);
   }
   stringLiteral(value: string): string {
-    const quoted = checkText(value).replace(/'/g, "''");
     // E'' makes backslashes mean the same whatever standard_conforming_strings says
-    return value.includes("\\") ? `E'${quoted.replace(/\\/g, "\\\\")}'` : `'${quoted}'`;
+    return value.includes("\\") ? `E${quoteString(value).replace(/\\/g, "\\\\")}` : quoteString(value);
   }
   intLiteral(value: number): string {
-    if (!Number.isSafeInteger(value)) throw new Error(`integer literal ${value} is not exact`);
-    return String(value);
+    return intText(value);
   }
   floatLiteral(value: number): string {
     if (value === Infinity) return "'Infinity'::float8";

@@ -15,7 +15,7 @@ import {
   type Dialect,
 } from "./dialect.js";
 import { bin, caseWhen, cast, fn, float, int, NULL, type SqlExpr } from "./sql-ast.js";
-import { checkIdentifier, checkText, floatText } from "./literals.js";
+import { floatText, intText, quoteIdentifier, quoteString } from "./literals.js";
 
 /**
  * Below this fraction of the sum of squares, the difference S2 - S1²/n is rounding noise, and the
@@ -31,14 +31,13 @@ class SqliteDialect implements Dialect {
   readonly bindOperands = "repeat" as const;
 
   quoteIdentifier(name: string): string {
-    return `"${checkIdentifier(name).replace(/"/g, '""')}"`;
+    return quoteIdentifier(name);
   }
   stringLiteral(value: string): string {
-    return `'${checkText(value).replace(/'/g, "''")}'`;
+    return quoteString(value);
   }
   intLiteral(value: number): string {
-    if (!Number.isSafeInteger(value)) throw new Error(`integer literal ${value} is not exact`);
-    return String(value);
+    return intText(value);
   }
   floatLiteral(value: number): string {
     if (value === Infinity) return "9e999";
