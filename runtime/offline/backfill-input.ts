@@ -4,7 +4,7 @@
 import type { IrFeatureRef, IrProject, IrSource, ScalarType } from "../../compiler/ir.js";
 import { entityOf, outputNames, resolveFeature, sourceOf, viewsOf } from "../../compiler/ir-lookup.js";
 import { indexKeySets } from "../../compiler/sql/ddl.js";
-import { OfflineStoreError, type EntityRow, type FeatureValue } from "./store.js";
+import { OfflineStoreError, type EntityRow, type EventRow, type FeatureValue } from "./store.js";
 
 export interface KeyColumn {
   name: string;
@@ -161,4 +161,11 @@ export function checkEventValue(source: IrSource, column: IrSource["columns"][nu
 /** A unique temporary table name. */
 export function temporaryTableName(): string {
   return `featc_entity_rows_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;
+}
+
+/** One stored row, its values in the source's column order (as `readEventsSql` selects them), as an EventRow. */
+export function toEventRow(source: IrSource, values: readonly unknown[]): EventRow {
+  const row: EventRow = {};
+  source.columns.forEach((c, j) => (row[c.name] = toEventValue(values[j], c.storedType.base)));
+  return row;
 }

@@ -8,7 +8,7 @@ import type { IrFeatureRef, IrProject, IrSource, ScalarType } from "../../compil
 import { sourceDdl } from "../../compiler/sql/ddl.js";
 import { duckdb } from "../../compiler/sql/duckdb.js";
 import { buildBackfillQuery } from "../../compiler/sql/point-in-time.js";
-import { checkEventValue, prepareBackfill, temporaryTableName, toEventValue, toFeatureValue } from "./backfill-input.js";
+import { checkEventValue, prepareBackfill, temporaryTableName, toEventRow, toFeatureValue } from "./backfill-input.js";
 import { missingTableMessage, readEventsSql, tableMismatch } from "./statements.js";
 import { OfflineStoreError, type BackfillOptions, type EntityRow, type EventRow, type FeatureValue, type OfflineStore } from "./store.js";
 
@@ -150,9 +150,7 @@ class DuckdbOfflineStore implements OfflineStore {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       for (const r of chunk.getRows() as unknown[][]) {
-        const row: EventRow = {};
-        source.columns.forEach((c, j) => (row[c.name] = toEventValue(r[j], c.storedType.base)));
-        batch.push(row);
+        batch.push(toEventRow(source, r));
       }
       if (batch.length >= READ_BATCH) {
         yield batch;

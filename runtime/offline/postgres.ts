@@ -7,7 +7,7 @@ import type { IrFeatureRef, IrProject, IrSource, ScalarType } from "../../compil
 import { createIndexSql, indexKeySets, sourceDdl, sourceIndex } from "../../compiler/sql/ddl.js";
 import { buildBackfillQuery } from "../../compiler/sql/point-in-time.js";
 import { postgres } from "../../compiler/sql/postgres.js";
-import { checkEventValue, prepareBackfill, temporaryTableName, toEventValue, toFeatureValue } from "./backfill-input.js";
+import { checkEventValue, prepareBackfill, temporaryTableName, toEventRow, toFeatureValue } from "./backfill-input.js";
 import { missingTableMessage, readEventsSql, tableMismatch } from "./statements.js";
 import { OfflineStoreError, type BackfillOptions, type EntityRow, type EventRow, type FeatureValue, type OfflineStore } from "./store.js";
 
@@ -202,11 +202,7 @@ class PostgresOfflineStore implements OfflineStore {
       for (;;) {
         const { rows } = await client.query({ text: `FETCH ${READ_BATCH} FROM featc_events`, rowMode: "array", types });
         if (rows.length === 0) break;
-        yield (rows as unknown[][]).map((r) => {
-          const row: EventRow = {};
-          source.columns.forEach((c, j) => (row[c.name] = toEventValue(r[j], c.storedType.base)));
-          return row;
-        });
+        yield (rows as unknown[][]).map((r) => toEventRow(source, r));
       }
       await client.query("COMMIT");
       open = false;

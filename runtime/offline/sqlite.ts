@@ -8,7 +8,7 @@ import type { IrFeatureRef, IrProject, IrSource } from "../../compiler/ir.js";
 import { createIndexSql, indexKeySets, sourceDdl, sourceIndex } from "../../compiler/sql/ddl.js";
 import { buildBackfillQuery } from "../../compiler/sql/point-in-time.js";
 import { sqlite } from "../../compiler/sql/sqlite.js";
-import { checkEventValue, prepareBackfill, temporaryTableName, toEventValue, toFeatureValue } from "./backfill-input.js";
+import { checkEventValue, prepareBackfill, temporaryTableName, toEventRow, toFeatureValue } from "./backfill-input.js";
 import { missingTableMessage, readEventsSql, tableMismatch } from "./statements.js";
 import { OfflineStoreError, type BackfillOptions, type EntityRow, type EventRow, type FeatureValue, type OfflineStore } from "./store.js";
 
@@ -109,9 +109,7 @@ class SqliteOfflineStore implements OfflineStore {
     const statement = this.db.prepare(readEventsSql(source, sqlite, range)).raw();
     let batch: EventRow[] = [];
     for (const r of statement.iterate() as Iterable<unknown[]>) {
-      const row: EventRow = {};
-      source.columns.forEach((c, j) => (row[c.name] = toEventValue(r[j], c.storedType.base)));
-      batch.push(row);
+      batch.push(toEventRow(source, r));
       if (batch.length >= READ_BATCH) {
         yield batch;
         batch = [];
