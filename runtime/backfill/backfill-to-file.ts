@@ -24,7 +24,8 @@ export interface BackfillToFileOptions {
   refs: IrFeatureRef[];
   store: FeatureBackfiller;
   entitiesPath: string;
-  outPath: string;
+  /** The output file, or several: one training set computed once, written in each file's format. */
+  outPath: string | readonly string[];
   fullNames?: boolean;
   /** Entity rows per store query; progress advances once per chunk. Default 250,000. */
   chunkRows?: number;
@@ -51,7 +52,7 @@ export function entityKeyColumns(project: IrProject, refs: IrFeatureRef[]): Enti
 export async function backfillToFile(options: BackfillToFileOptions): Promise<BackfillSummary> {
   const { project, refs, store, entitiesPath, outPath, fullNames = false, onProgress } = options;
   const started = performance.now();
-  const format = outputFormatOf(outPath); // before any work: a bad name fails at once
+  const outputs = (typeof outPath === "string" ? [outPath] : outPath).map((path) => ({ path, format: outputFormatOf(path) })); // before any work: a bad name fails at once
   const names = outputNames(refs, fullNames);
   const kinds = refs.map((ref) => resolveFeature(project, ref).feature.type.base);
 
@@ -67,12 +68,14 @@ export async function backfillToFile(options: BackfillToFileOptions): Promise<Ba
 
   const results = await computeInChunks(options, entities.rows);
   const table = trainingTable(entities, names, kinds, results);
-  onProgress?.("writing", 0, table.rowCount);
-  const onRow = onProgress && ((done: number) => onProgress("writing", done, table.rowCount));
-  await writeAtomically(outPath, (tempPath) =>
-    format === "csv" ? writeCsv(table, tempPath, onRow) : format === "jsonl" ? writeJsonl(table, tempPath, onRow) : writeParquet(table, tempPath),
-  );
-  onProgress?.("writing", table.rowCount, table.rowCount);
+  for (const { path, format } of outputs) {
+    onProgress?.("writing", 0, table.rowCount);
+    const onRow = onProgress && ((done: number) => onProgress("writing", done, table.rowCount));
+    await writeAtomically(path, (tempPath) =>
+      format === "csv" ? writeCsv(table, tempPath, onRow) : format === "jsonl" ? writeJsonl(table, tempPath, onRow) : writeParquet(table, tempPath),
+    );
+    onProgress?.("writing", table.rowCount, table.rowCount);
+  }
   return {
     rows: table.rowCount,
     columns: table.columns.map((c) => c.name),

@@ -229,22 +229,19 @@ export async function runDemo(options: DemoOptions, observer: DemoObserver = {})
     });
 
     const training = await step("backfill", async (s) => {
-      let summary;
-      for (const out of [trainingCsv, trainingParquet]) {
-        summary = await backfillToFile({
-          project,
-          refs,
-          store: offline!,
-          entitiesPath: data.entities,
-          outPath: out,
-          onProgress: (phase, done, total) => {
-            const label = `${out.endsWith(".csv") ? "csv" : "parquet"} ${phase}`;
-            if (phase === "reading") progress(s)(label, mb(done), mb(total), "MB");
-            else progress(s)(label, done, total, "rows");
-          },
-        });
-      }
-      const value = { rows: summary!.rows, columns: summary!.columns };
+      // one computation, written as both files
+      const summary = await backfillToFile({
+        project,
+        refs,
+        store: offline!,
+        entitiesPath: data.entities,
+        outPath: [trainingCsv, trainingParquet],
+        onProgress: (phase, done, total) => {
+          if (phase === "reading") progress(s)(phase, mb(done), mb(total), "MB");
+          else progress(s)(phase, done, total, "rows");
+        },
+      });
+      const value = { rows: summary.rows, columns: summary.columns };
       return { value, detail: `${count(value.rows)} rows × ${value.columns.length} columns (${refs.length} features) → training.csv, training.parquet` };
     });
 

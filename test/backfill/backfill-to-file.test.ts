@@ -1,6 +1,6 @@
 // backfillToFile on a real (in-memory SQLite) store: typed key columns, chunked queries.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from "hyparquet";
 import { compileSources } from "../../compiler/frontend.js";
 import { parseFeatureRefs } from "../../compiler/ir-lookup.js";
@@ -72,6 +72,23 @@ describe("backfillToFile", () => {
     expect(phases.filter((p) => p.startsWith("computing"))).toEqual(["computing 0/5", "computing 2/5", "computing 4/5", "computing 5/5"]);
     const rows = readFileSync(outPath, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
     expect(rows).toEqual(EXPECTED);
+  });
+
+  it("writes several files from one computation, each in its own format", async () => {
+    const entitiesPath = scratch.write("slots3.csv", ENTITIES);
+    const jsonl = scratch.path("both.jsonl");
+    const parquet = scratch.path("both.parquet");
+    const backfill = vi.spyOn(store, "backfill");
+    try {
+      const summary = await backfillToFile({ project, refs: parseFeatureRefs(project, { features: "slot_stats.*" }), store, entitiesPath, outPath: [jsonl, parquet] });
+      expect(summary.rows).toBe(5);
+      expect(backfill).toHaveBeenCalledTimes(1);
+    } finally {
+      backfill.mockRestore();
+    }
+    expect(readFileSync(jsonl, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual(EXPECTED);
+    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(parquet) });
+    expect(rows.map((r) => r.tag)).toEqual(["a", "b", "c", "d", "e"]);
   });
 
   it("writes int keys as INT64 in Parquet", async () => {
