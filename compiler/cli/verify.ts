@@ -8,7 +8,6 @@ import { resolveStoreUrls } from "../config.js";
 import { parseFeatureRefs } from "../ir-lookup.js";
 import { formatVerifyReport, hasMismatches } from "../../runtime/verify/report.js";
 import { verifyEntitiesFile } from "../../runtime/verify/verify-entities.js";
-import { OfflineStoreError } from "../../runtime/offline/store.js";
 import { compileProjectOrReport } from "./project-ir.js";
 import { progressOnStderr } from "./progress.js";
 import { reportUserError } from "./user-errors.js";
@@ -38,7 +37,7 @@ export function registerVerifyCommand(program: Command): void {
       try {
         await runVerify(options);
       } catch (err) {
-        if (!reportUserError(err, [OfflineStoreError])) throw err;
+        if (!reportUserError(err)) throw err;
       }
     });
 }
